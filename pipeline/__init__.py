@@ -1,0 +1,1 @@
+"""Dagger pipeline-as-code for an umbrella-shaped Python monorepo."""

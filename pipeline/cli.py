@@ -1,0 +1,116 @@
+"""The command line: `python -m pipeline COMMAND`. Thin: parse, call, print."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from pipeline.config import Config, load_config
+from pipeline.errors import PipelineError
+from pipeline.hashing import git_toplevel
+from pipeline.plan import ImageSpec, build_plan, select
+from pipeline.tags import Tags, compute_tags
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Build, test and publish the umbrella monorepo's images with Dagger.",
+)
+
+_state: dict[str, Path | None] = {"source": None}
+
+T = TypeVar("T")
+
+SourceOption = Annotated[
+    Path | None,
+    typer.Option("--source", help="The monorepo checkout (default: git top level of the current directory)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+TargetsArg = Annotated[list[str] | None, typer.Argument(help="Targets, app names or kinds.")]
+
+
+@app.callback()
+def _root(source: SourceOption = None) -> None:
+    _state["source"] = source
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def guarded(fn: Callable[[], T]) -> T:
+    """Run `fn`; turn a PipelineError into one line on stderr and its exit code."""
+    try:
+        return fn()
+    except PipelineError as exc:
+        fail(str(exc), exc.exit_code)
+        raise AssertionError("unreachable") from None
+
+
+def resolve_source() -> Path:
+    given = _state["source"]
+    return git_toplevel((given or Path.cwd()).resolve())
+
+
+def load() -> tuple[Config, Tags]:
+    source = resolve_source()
+    return load_config(source), compute_tags(source)
+
+
+@app.command()
+def tags(as_json: JsonOption = False) -> None:
+    """Print the content-hash tags as NAME=value lines a shell can eval."""
+    _, computed = guarded(load)
+    values = computed.as_env()
+    if as_json:
+        typer.echo(json.dumps(values, indent=2))
+        return
+    for name, value in values.items():
+        typer.echo(f"{name}={shlex.quote(value)}")
+
+
+def _plan_text(images: list[ImageSpec]) -> str:
+    lines: list[str] = []
+    for image in images:
+        flavor = f"  flavor={image.flavor}" if image.flavor else ""
+        lines.append(f"{image.target}  ({image.dockerfile}{flavor})")
+        lines.append(f"  base      {image.base}")
+        for key, value in image.build_args.items():
+            lines.append(f"  arg       {key}={value}")
+        for key, value in image.labels.items():
+            lines.append(f"  label     {key}={value}")
+        for ref in image.refs:
+            lines.append(f"  tag       {ref}")
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+@app.command()
+def plan(targets: TargetsArg = None, as_json: JsonOption = False) -> None:
+    """Print every image the pipeline would produce, with its base, build args, labels and tags."""
+
+    def run() -> tuple[Tags, list[ImageSpec]]:
+        config, computed = load()
+        images = build_plan(config, computed)
+        return computed, select(images, targets) if targets else images
+
+    computed, images = guarded(run)
+    if as_json:
+        payload: dict[str, Any] = {"tags": computed.as_env(), "images": [i.as_dict() for i in images]}
+        typer.echo(json.dumps(payload, indent=2))
+    else:
+        typer.echo(_plan_text(images))
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
