@@ -14,7 +14,9 @@ import typer
 from pipeline.config import Config, load_config
 from pipeline.errors import PipelineError
 from pipeline.hashing import git_toplevel
-from pipeline.plan import ImageSpec, build_plan, select
+from pipeline.plan import ImageSpec, build_plan, default_targets, select
+from pipeline.refs import ImageRef
+from pipeline.registry import Registry
 from pipeline.tags import Tags, compute_tags
 
 app = typer.Typer(
@@ -107,6 +109,60 @@ def plan(targets: TargetsArg = None, as_json: JsonOption = False) -> None:
         typer.echo(json.dumps(payload, indent=2))
     else:
         typer.echo(_plan_text(images))
+
+
+PublishOption = Annotated[bool, typer.Option("--publish", help="Push every tag of every built image.")]
+
+
+@app.command()
+def build(targets: TargetsArg = None, publish: PublishOption = False, as_json: JsonOption = False) -> None:
+    """Build (or reuse) images through Dagger; by default what CI builds."""
+    from pipeline.builder import Builder
+    from pipeline.engine import registry_credentials, run_with_engine
+
+    def run() -> list[dict[str, Any]]:
+        config, computed = load()
+        images = select(build_plan(config, computed), targets or default_targets(config))
+        credentials = registry_credentials(config)
+        builder = Builder(config, Registry(credentials), publish, credentials)
+        return [r.as_dict() for r in run_with_engine(lambda: builder.build(images))]
+
+    results = guarded(run)
+    if as_json:
+        typer.echo(json.dumps({"images": results}, indent=2))
+        return
+    for r in results:
+        typer.echo(f"{r['status']:<7} {r['seconds']:>6.1f}s  {r['target']:<28} {r['digest'] or '(not published)'}")
+        for ref in r["refs"]:
+            typer.echo(f"{'':17}{ref}")
+
+
+STAGES = {"staging": "staging-{v}", "production": "production-{v}", "latest": "latest"}
+
+
+@app.command()
+def promote(
+    stage: Annotated[str, typer.Argument(help="staging, production or latest")],
+    apps: Annotated[list[str] | None, typer.Argument(help="Apps (default: all).")] = None,
+) -> None:
+    """Retag each app's published `release-<sha7>` image in the registry, without rebuilding."""
+    from pipeline.engine import registry_credentials
+
+    def run() -> list[str]:
+        if stage not in STAGES:
+            raise PipelineError(f"stage {stage!r}: expected one of {', '.join(STAGES)}")
+        config, computed = load()
+        registry = Registry(registry_credentials(config))
+        chosen = [config.app(a) for a in apps] if apps else list(config.apps)
+        sources = [ImageRef.parse(f"{a.ar_repo}:{computed.version}") for a in chosen]
+        for ref in sources:  # all must exist before any tag moves
+            if registry.digest(ref) is None:
+                raise PipelineError(f"{ref}: not in the registry; run `build --publish` first")
+        tag = STAGES[stage].format(v=computed.version)
+        return [f"{ref.with_tag(tag)} -> {registry.retag(ref, tag)}" for ref in sources]
+
+    for line in guarded(run):
+        typer.echo(line)
 
 
 def main() -> None:

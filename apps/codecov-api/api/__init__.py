@@ -1,0 +1,1 @@
+"""Small HTTP API that reads jobs back from Postgres through ``shared``."""

@@ -1,0 +1,1 @@
+"""Background worker: takes jobs from Redis, writes results to Postgres (via ``shared``)."""

@@ -1,0 +1,158 @@
+"""The Dagger layer for images: turn the plan into containers, reuse, publish."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import anyio
+import dagger
+from dagger import dag
+
+from pipeline.config import Config
+from pipeline.errors import BuildFailed
+from pipeline.plan import ImageSpec
+from pipeline.refs import ImageRef
+from pipeline.registry import Credentials, Registry
+
+# Synced to the engine without these: they change on every run and would bust the cache.
+SOURCE_EXCLUDES = [
+    ".git", "**/.venv", "**/venv", "**/__pycache__", "**/*.pyc", "**/.pytest_cache",
+    "**/.mypy_cache", "**/.ruff_cache", "**/node_modules", "**/*.coverage.xml", "**/*.junit.xml",
+    "**/.coverage", "**/*.egg-info",
+]
+
+
+@dataclass
+class ImageResult:
+    target: str
+    refs: list[str]
+    digest: str | None
+    status: Literal["built", "reused"]
+    seconds: float
+    container: dagger.Container | None = field(default=None, repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"target": self.target, "refs": self.refs, "digest": self.digest,
+                "status": self.status, "seconds": round(self.seconds, 1)}
+
+
+def source_directory(config: Config) -> dagger.Directory:
+    return dag.host().directory(str(config.source), exclude=SOURCE_EXCLUDES)
+
+
+@dataclass
+class Builder:
+    config: Config
+    registry: Registry
+    publish: bool
+    credentials: dict[str, Credentials] = field(default_factory=dict)
+    results: dict[str, ImageResult] = field(default_factory=dict)
+    _ready: dict[str, anyio.Event] = field(default_factory=dict)
+    _pinned: dict[str, str] = field(default_factory=dict)
+
+    def _authed(self, ctr: dagger.Container, refs: Sequence[str]) -> dagger.Container:
+        for host in {ImageRef.parse(r).host for r in refs}:
+            creds = self.credentials.get(host)
+            if creds is not None:
+                secret = dag.set_secret(f"registry-password-{host}", creds.password)
+                ctr = ctr.with_registry_auth(host, creds.user, secret)
+        return ctr
+
+    def _container(self, spec: ImageSpec, src: dagger.Directory) -> dagger.Container:
+        args = dict(spec.build_args)
+        if spec.depends_on is not None:
+            args["REQUIREMENTS_IMAGE"] = self._pinned[spec.depends_on]
+        return src.docker_build(
+            dockerfile=spec.dockerfile,
+            build_args=[dagger.BuildArg(name=k, value=v) for k, v in args.items()],
+        )
+
+    async def _push(self, ctr: dagger.Container, refs: Sequence[str]) -> str:
+        digest = ""
+        for ref in refs:
+            published = await self._authed(ctr, [ref]).publish(ref)
+            digest = published.rsplit("@", 1)[1]
+        return digest
+
+    async def _one(self, spec: ImageSpec, src: dagger.Directory) -> None:
+        if spec.depends_on is not None:
+            await self._ready[spec.depends_on].wait()
+            if spec.depends_on not in self._pinned:
+                return  # the dependency failed; its error is reported
+        started = time.monotonic()
+        fixed = list(spec.fixed_refs())
+        status: Literal["built", "reused"] = "built"
+        ctr: dagger.Container | None = None
+        digest: str | None = None
+        if spec.reusable:
+            first = ImageRef.parse(fixed[0])
+            digest = await anyio.to_thread.run_sync(self.registry.digest, first)
+            if digest is not None:
+                status = "reused"
+                ctr = dag.container().from_(first.pinned(digest))
+                missing = [r for r in fixed[1:] if await anyio.to_thread.run_sync(
+                    self.registry.digest, ImageRef.parse(r)) is None]
+                if self.publish and missing:
+                    await self._push(ctr, missing)
+            else:
+                ctr = self._container(spec, src)
+                # Dependents resolve FROM through the registry, so the content tag goes first.
+                digest = await self._push(ctr, fixed[:1] + (fixed[1:] if self.publish else []))
+            self._pinned[spec.target] = ImageRef.parse(fixed[0]).pinned(digest)
+        else:
+            ctr = self._container(spec, src)
+            await ctr.sync()
+            if self.publish:
+                digest = await self._push(ctr, fixed)
+        self.results[spec.target] = ImageResult(
+            spec.target, fixed if (self.publish or spec.reusable) else [], digest, status,
+            time.monotonic() - started, ctr,
+        )
+
+    async def _guarded(self, spec: ImageSpec, src: dagger.Directory) -> None:
+        try:
+            await self._one(spec, src)
+        except dagger.ExecError as exc:
+            raise BuildFailed(f"{spec.target}: `{' '.join(exc.command)}` exited {exc.exit_code}\n"
+                              f"{exc.stdout}{exc.stderr}".rstrip()) from None
+        except dagger.QueryError as exc:
+            raise BuildFailed(f"{spec.target}: {exc}") from None
+        finally:
+            self._ready[spec.target].set()
+
+    async def build(self, images: Sequence[ImageSpec]) -> list[ImageResult]:
+        src = source_directory(self.config)
+        self._ready = {spec.target: anyio.Event() for spec in images}
+        try:
+            async with anyio.create_task_group() as tg:
+                for spec in images:
+                    tg.start_soon(self._guarded, spec, src)
+        except BaseExceptionGroup as group:
+            raise _first_error(group) from None
+        if self.publish:
+            await self._publish_moving(images)
+        return [self.results[spec.target] for spec in images if spec.target in self.results]
+
+    async def _publish_moving(self, images: Sequence[ImageSpec]) -> None:
+        """Moving tags last: a run that failed earlier never moves `latest`."""
+        for spec in images:
+            result = self.results[spec.target]
+            for ref in spec.moving_refs():
+                source = ImageRef.parse(spec.fixed_refs()[0])
+                tag = ImageRef.parse(ref).tag or "latest"
+                if ImageRef.parse(ref).repository == source.repository and ImageRef.parse(ref).host == source.host:
+                    await anyio.to_thread.run_sync(self.registry.retag, source, tag)
+                elif result.container is not None:
+                    await self._push(result.container, [ref])
+                result.refs.append(ref)
+
+
+def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    for exc in group.exceptions:
+        if isinstance(exc, BaseExceptionGroup):
+            return _first_error(exc)
+        return exc
+    return group
