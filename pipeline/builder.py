@@ -71,10 +71,15 @@ class Builder:
         )
 
     async def _push(self, ctr: dagger.Container, refs: Sequence[str]) -> str:
-        digest = ""
+        """Publish to every ref; the digest is the registry's, read back after the push.
+
+        (The digest `publish` returns can name an equivalent manifest pushed elsewhere before.)
+        """
         for ref in refs:
-            published = await self._authed(ctr, [ref]).publish(ref)
-            digest = published.rsplit("@", 1)[1]
+            await self._authed(ctr, [ref]).publish(ref)
+        digest = await anyio.to_thread.run_sync(self.registry.digest, ImageRef.parse(refs[0]))
+        if digest is None:
+            raise BuildFailed(f"{refs[0]}: published, but the registry does not have it")
         return digest
 
     async def _one(self, spec: ImageSpec, src: dagger.Directory) -> None:
@@ -105,10 +110,11 @@ class Builder:
         else:
             ctr = self._container(spec, src)
             await ctr.sync()
-            if self.publish:
+            if self.publish and spec.publishable:
                 digest = await self._push(ctr, fixed)
+        pushed = spec.reusable or (self.publish and spec.publishable)
         self.results[spec.target] = ImageResult(
-            spec.target, fixed if (self.publish or spec.reusable) else [], digest, status,
+            spec.target, fixed if pushed else [], digest, status,
             time.monotonic() - started, ctr,
         )
 
@@ -140,6 +146,8 @@ class Builder:
         """Moving tags last: a run that failed earlier never moves `latest`."""
         for spec in images:
             result = self.results[spec.target]
+            if not spec.publishable:
+                continue
             for ref in spec.moving_refs():
                 source = ImageRef.parse(spec.fixed_refs()[0])
                 tag = ImageRef.parse(ref).tag or "latest"

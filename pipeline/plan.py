@@ -31,6 +31,7 @@ class ImageSpec:
     labels: dict[str, str]
     refs: tuple[str, ...]  # repo:tag, content tags first, moving tags last
     reusable: bool  # content-addressed: skip the build if the first ref exists
+    publishable: bool = True  # `local` shares the app image's tags: developers' machines only
 
     @property
     def app(self) -> str | None:
@@ -91,6 +92,7 @@ def _app_image(config: Config, tags: Tags, app: App, kind: str, reqs: str, test_
         labels=labels,
         refs=_unique(refs),
         reusable=False,
+        publishable=kind != "local",
     )
 
 
