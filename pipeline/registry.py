@@ -86,6 +86,10 @@ class Registry:
         except httpx.TransportError as exc:
             raise Unreachable(f"registry {ref.host} is unreachable: {exc.__class__.__name__}: {exc}") from None
         if response.status_code in (401, 403):
+            creds = self.credentials.get(ref.host)
+            if response.status_code == 401 and creds is not None:
+                raise Unreachable(f"registry {ref.host} refused the login (user {creds.user!r}): "
+                                  "check REGISTRY_USER/REGISTRY_PASSWORD")
             raise Unreachable(f"registry {ref.host} refused access to {ref.repository} (HTTP {response.status_code})")
         return response
 

@@ -16,7 +16,6 @@ from tests.engine.registry_client import (
     env_of,
     image_config,
     lab_env,
-    run_pipeline,
     unique_prefix,
 )
 
