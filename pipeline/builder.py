@@ -12,7 +12,7 @@ import dagger
 from dagger import dag
 
 from pipeline.config import Config
-from pipeline.errors import BuildFailed
+from pipeline.errors import BuildFailed, leaf_errors
 from pipeline.plan import ImageSpec
 from pipeline.refs import ImageRef
 from pipeline.registry import Credentials, Registry
@@ -137,7 +137,7 @@ class Builder:
                 for spec in images:
                     tg.start_soon(self._guarded, spec, src)
         except BaseExceptionGroup as group:
-            raise _first_error(group) from None
+            raise leaf_errors(group)[0] from None
         if self.publish:
             await self._publish_moving(images)
         return [self.results[spec.target] for spec in images if spec.target in self.results]
@@ -157,10 +157,3 @@ class Builder:
                     await self._push(result.container, [ref])
                 result.refs.append(ref)
 
-
-def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
-    for exc in group.exceptions:
-        if isinstance(exc, BaseExceptionGroup):
-            return _first_error(exc)
-        return exc
-    return group

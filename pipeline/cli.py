@@ -137,6 +137,51 @@ def build(targets: TargetsArg = None, publish: PublishOption = False, as_json: J
             typer.echo(f"{'':17}{ref}")
 
 
+SuiteOption = Annotated[str | None, typer.Option("--suite", help="unit or integration (default: both).")]
+PytestArgsOption = Annotated[str, typer.Option("--pytest-args", help="Extra pytest arguments, shell-quoted.")]
+ServiceTimeoutOption = Annotated[
+    float, typer.Option("--service-timeout", help="Seconds each service gets to answer a real request.")]
+
+
+@app.command()
+def test(
+    apps: Annotated[list[str] | None, typer.Argument(help="Apps (default: all).")] = None,
+    suite: SuiteOption = None,
+    pytest_args: PytestArgsOption = "",
+    service_timeout: ServiceTimeoutOption = 60.0,
+    as_json: JsonOption = False,
+) -> None:
+    """Run each app's unit and integration suites in its test image next to real services."""
+    from pipeline.builder import Builder
+    from pipeline.engine import registry_credentials, run_with_engine
+    from pipeline.reports import SUITES, summary_line
+    from pipeline.testing import TestRunner
+
+    def run() -> TestRunner:
+        if suite is not None and suite not in SUITES:
+            raise PipelineError(f"--suite {suite!r}: expected unit or integration")
+        config, computed = load()
+        chosen = [config.app(a) for a in apps] if apps else list(config.apps)
+        credentials = registry_credentials(config)
+        builder = Builder(config, Registry(credentials), False, credentials)
+        runner = TestRunner(config, builder, (suite,) if suite else None, pytest_args, service_timeout)
+        run_with_engine(lambda: runner.run(chosen, build_plan(config, computed)))
+        return runner
+
+    runner = guarded(run)
+    ok = not runner.failures and all(r.ok for r in runner.results)
+    if as_json:
+        typer.echo(json.dumps({"ok": ok, "suites": [r.as_dict() for r in runner.results],
+                               "failures": runner.failures}, indent=2))
+    else:
+        for result in runner.results:
+            typer.echo(summary_line(result))
+        for failure in runner.failures:
+            typer.echo(f"error: {failure}", err=True)
+    if not ok:
+        raise typer.Exit(1)
+
+
 STAGES = {"staging": "staging-{v}", "production": "production-{v}", "latest": "latest"}
 
 

@@ -25,6 +25,7 @@ class Service:
     env: dict[str, str] = field(default_factory=dict)
     init_sql: str | None = None  # repo-relative file mounted into /docker-entrypoint-initdb.d
     ready: str = "tcp"  # "postgres", "redis" or "tcp": how readiness is proven
+    command: tuple[str, ...] = ()  # replaces the image's default command when set
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ _TOP_KEYS = {"ar_repo_prefix", "ar_reqs_repo", "ci_reqs_repo", "python_image", "
              "apps", "services", "test_config"}
 _APP_KEYS = {"app_dir", "ar_repo", "dockerhub_repo", "entrypoint", "settings_parent",
              "cov_source", "integration", "paths"}
-_SERVICE_KEYS = {"image", "port", "env", "init_sql", "ready"}
+_SERVICE_KEYS = {"image", "port", "env", "init_sql", "ready", "command"}
 
 
 def _str(table: Mapping[str, Any], key: str, where: str, default: str) -> str:
@@ -193,9 +194,12 @@ def _load_services(table: Mapping[str, Any]) -> tuple[Service, ...]:
         init_sql = t.get("init_sql", base.init_sql)
         if init_sql is not None and not isinstance(init_sql, str):
             raise PipelineError(f"{where}.{name}.init_sql: expected a path")
+        command = t.get("command", list(base.command))
+        if not isinstance(command, list) or not all(isinstance(c, str) for c in command):
+            raise PipelineError(f"{where}.{name}.command: expected a list of strings")
         chosen[name] = replace(
             base, image=_str(t, "image", f"{where}.{name}", base.image), port=port,
-            env=dict(env), ready=ready, init_sql=init_sql,
+            env=dict(env), ready=ready, init_sql=init_sql, command=tuple(command),
         )
     return tuple(defaults.values()) + tuple(chosen.values())
 

@@ -17,3 +17,10 @@ class Unreachable(PipelineError):
     """The engine or a registry could not be reached or refused us."""
 
     exit_code = 3
+
+
+def leaf_errors(exc: BaseException) -> list[BaseException]:
+    """The exceptions inside (nested) exception groups, in order."""
+    if isinstance(exc, BaseExceptionGroup):
+        return [leaf for inner in exc.exceptions for leaf in leaf_errors(inner)]
+    return [exc]
