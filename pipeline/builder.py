@@ -70,7 +70,7 @@ class Builder:
             build_args=[dagger.BuildArg(name=k, value=v) for k, v in args.items()],
         )
 
-    async def _push(self, ctr: dagger.Container, refs: Sequence[str]) -> str:
+    async def push(self, ctr: dagger.Container, refs: Sequence[str]) -> str:
         """Publish to every ref; the digest is the registry's, read back after the push.
 
         (The digest `publish` returns can name an equivalent manifest pushed elsewhere before.)
@@ -101,17 +101,17 @@ class Builder:
                 missing = [r for r in fixed[1:] if await anyio.to_thread.run_sync(
                     self.registry.digest, ImageRef.parse(r)) is None]
                 if self.publish and missing:
-                    await self._push(ctr, missing)
+                    await self.push(ctr, missing)
             else:
                 ctr = self._container(spec, src)
                 # Dependents resolve FROM through the registry, so the content tag goes first.
-                digest = await self._push(ctr, fixed[:1] + (fixed[1:] if self.publish else []))
+                digest = await self.push(ctr, fixed[:1] + (fixed[1:] if self.publish else []))
             self._pinned[spec.target] = ImageRef.parse(fixed[0]).pinned(digest)
         else:
             ctr = self._container(spec, src)
             await ctr.sync()
             if self.publish and spec.publishable:
-                digest = await self._push(ctr, fixed)
+                digest = await self.push(ctr, fixed)
         pushed = spec.reusable or (self.publish and spec.publishable)
         self.results[spec.target] = ImageResult(
             spec.target, fixed if pushed else [], digest, status,
@@ -154,6 +154,6 @@ class Builder:
                 if ImageRef.parse(ref).repository == source.repository and ImageRef.parse(ref).host == source.host:
                     await anyio.to_thread.run_sync(self.registry.retag, source, tag)
                 elif result.container is not None:
-                    await self._push(result.container, [ref])
+                    await self.push(result.container, [ref])
                 result.refs.append(ref)
 

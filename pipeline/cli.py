@@ -182,6 +182,58 @@ def test(
         raise typer.Exit(1)
 
 
+@app.command()
+def ci(
+    event: Annotated[str | None, typer.Option("--event", help="push or pull_request (default: from the CI).")] = None,
+    branch: Annotated[str | None, typer.Option("--branch", help="Branch (default: from $GITHUB_REF).")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only apps whose paths changed since REF.")] = None,
+    pytest_args: PytestArgsOption = "",
+    service_timeout: ServiceTimeoutOption = 60.0,
+    as_json: JsonOption = False,
+) -> None:
+    """The one CI entry point: tags, images, tests, and publishing by branch (main, staging, PR)."""
+    import os
+
+    from pipeline.builder import Builder
+    from pipeline.changes import changed_apps, changed_files, detect_context
+    from pipeline.ci import CiRun
+    from pipeline.engine import registry_credentials, run_with_engine
+    from pipeline.reports import summary_line
+    from pipeline.testing import TestRunner
+
+    def run() -> tuple[CiRun, list[str]]:
+        config, computed = load()
+        context = detect_context(os.environ, event, branch, since)
+        files = changed_files(config.source, context.since) if context.since else None
+        apps = changed_apps(config, files)
+        skipped = [a.name for a in config.apps if a not in apps]
+        credentials = registry_credentials(config)
+        builder = Builder(config, Registry(credentials), False, credentials)
+        runner = TestRunner(config, builder, None, pytest_args, service_timeout)
+        job = CiRun(config, computed, context, builder, runner)
+        run_with_engine(lambda: job.run(apps))
+        return job, skipped
+
+    job, skipped = guarded(run)
+    if as_json:
+        typer.echo(json.dumps(job.as_dict(skipped), indent=2))
+    else:
+        typer.echo(f"ci: {job.context.mode} ({job.context.branch or 'no branch'}), "
+                   f"skipped apps: {', '.join(skipped) or 'none'}")
+        for image in job.builder.results.values():
+            typer.echo(f"{image.status:<7} {image.seconds:>6.1f}s  {image.target}")
+        for result in job.runner.results:
+            typer.echo(summary_line(result))
+        for ref in job.published:
+            typer.echo(f"published {ref}")
+        for name in job.held_back:
+            typer.echo(f"not published: {name} (tests failed)")
+        for failure in job.runner.failures:
+            typer.echo(f"error: {failure}", err=True)
+    if not job.ok:
+        raise typer.Exit(1)
+
+
 STAGES = {"staging": "staging-{v}", "production": "production-{v}", "latest": "latest"}
 
 

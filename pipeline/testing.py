@@ -145,12 +145,21 @@ class TestRunner:
                     (self.config.source / app.app_dir / name).unlink(missing_ok=True)
 
     async def run(self, apps: Sequence[App], plan: list[ImageSpec]) -> list[SuiteResult]:
+        """Build (or reuse) each app's test image, then run its suites."""
         images = select(plan, [f"{app.name}.test-app" for app in apps])
-        built = {r.target: r for r in await self.builder.build(images)}
+        built = {r.target: r.container for r in await self.builder.build(images)}
+        return await self.run_on(apps, {app.name: built.get(f"{app.name}.test-app") for app in apps})
+
+    async def run_on(self, apps: Sequence[App], images: dict[str, dagger.Container | None]) -> list[SuiteResult]:
+        """Run the suites of every app concurrently, each in its own test image with its own services."""
         self.clear_reports(apps)
         async with anyio.create_task_group() as tg:
             for app in apps:
-                tg.start_soon(self._guarded, app, built[f"{app.name}.test-app"].container)
+                tg.start_soon(self._guarded, app, images.get(app.name))
         order = {app.name: i for i, app in enumerate(apps)}
         self.results.sort(key=lambda r: (order[r.app], r.suite != "unit"))
         return self.results
+
+    def app_passed(self, app: App) -> bool:
+        mine = [r for r in self.results if r.app == app.name]
+        return bool(mine) and all(r.ok for r in mine) and not any(f.startswith(f"{app.name}:") for f in self.failures)
