@@ -100,12 +100,13 @@ class Builder:
                 ctr = dag.container().from_(first.pinned(digest))
                 missing = [r for r in fixed[1:] if await anyio.to_thread.run_sync(
                     self.registry.digest, ImageRef.parse(r)) is None]
-                if self.publish and missing:
+                if missing:
                     await self.push(ctr, missing)
             else:
                 ctr = self._container(spec, src)
-                # Dependents resolve FROM through the registry, so the content tag goes first.
-                digest = await self.push(ctr, fixed[:1] + (fixed[1:] if self.publish else []))
+                # Dependents resolve FROM through the registry, so content tags are always pushed
+                # (safe: they name their content); the first one is what dependents pin.
+                digest = await self.push(ctr, fixed)
             self._pinned[spec.target] = ImageRef.parse(fixed[0]).pinned(digest)
         else:
             ctr = self._container(spec, src)

@@ -1,0 +1,56 @@
+"""`python -m pipeline ci` on a simulated main push and a simulated pull request."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import git
+from tests.engine.registry_client import clone_sample, digest_of, lab_env, run_pipeline, unique_prefix
+
+pytestmark = pytest.mark.engine
+
+
+def repo_tags(prefix: str, name: str) -> list[str]:
+    path = prefix.split("/", 1)[1]
+    response = httpx.get(f"http://127.0.0.1:5000/v2/{path}/{name}/tags/list")
+    return sorted(response.json().get("tags") or []) if response.status_code == 200 else []
+
+
+def test_main_push_publishes_release_production_and_latest(tmp_path: Path) -> None:
+    repo = clone_sample(tmp_path / "repo")
+    prefix = unique_prefix("ci-main")
+    env = lab_env(prefix, GITHUB_EVENT_NAME="push", GITHUB_REF="refs/heads/main")
+    out = run_pipeline("ci", "--json", env=env, source=repo)
+    assert out.returncode == 0, out.stderr[-3000:]
+    report = json.loads(out.stdout)
+    assert report["mode"] == "main" and report["ok"]
+    v = "release-" + git(repo, "rev-parse", "HEAD").strip()[:7]
+    for name in ("api", "worker", "dev-shared"):
+        assert repo_tags(prefix, name) == sorted(
+            [v, f"test-{v}", f"production-{v}", "latest", "test-latest"]), name
+        assert digest_of(f"{prefix}/{name}:latest") == digest_of(f"{prefix}/{name}:{v}")
+        assert digest_of(f"{prefix}/{name}:production-{v}") == digest_of(f"{prefix}/{name}:{v}")
+
+
+def test_pull_request_publishes_no_app_tags(tmp_path: Path) -> None:
+    repo = clone_sample(tmp_path / "repo")
+    git(repo, "branch", "base", "HEAD")
+    (repo / "apps/worker/worker/pr_change.py").write_text("CHANGED = True\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "a worker-only change")
+    prefix = unique_prefix("ci-pr")
+    env = lab_env(prefix, GITHUB_EVENT_NAME="pull_request")
+    out = run_pipeline("ci", "--json", "--since", "base", env=env, source=repo)
+    assert out.returncode == 0, out.stderr[-3000:]
+    report = json.loads(out.stdout)
+    assert report["mode"] == "pull_request" and report["published"] == []
+    assert report["skipped_apps"] == ["api", "shared"]
+    assert {s["app"] for s in report["suites"]} == {"worker"}
+    for name in ("api", "worker", "dev-shared"):
+        assert repo_tags(prefix, name) == [], name
+    reqs = repo_tags(prefix, "umbrella-reqs")
+    assert len(reqs) == 2 and any(t.startswith("reqs-") for t in reqs)
