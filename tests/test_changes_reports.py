@@ -41,7 +41,10 @@ def test_flags_override_the_environment() -> None:
 
 def test_changed_apps_follow_paths(tmp_path: Path) -> None:
     config = load_config(tmp_path, env={})
-    names = lambda files: [a.name for a in changed_apps(config, files)]  # noqa: E731
+
+    def names(files: list[str] | None) -> list[str]:
+        return [a.name for a in changed_apps(config, files)]
+
     assert names(["apps/worker/worker/main.py"]) == ["worker"]
     assert names(["apps/codecov-api/api.sh", "README.md"]) == ["api"]
     assert names(["README.md"]) == []
