@@ -7,6 +7,7 @@ count, but their current contents do.
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 from pathlib import Path
 
@@ -78,13 +79,23 @@ def tree_sha(source: Path, pathspec: str) -> str:
     paths = tracked_files(source, pathspec)
     if not paths:
         raise PipelineError(f"{source}: git tracks no files under {pathspec!r}")
+    base = os.fsencode(source)
     lines = []
-    for raw in paths:
-        path = source / Path(raw.decode("utf-8", errors="surrogateescape"))
-        if not path.exists() and not path.is_symlink():
+    for raw in paths:  # the hot loop: plain bytes paths, one read per small file
+        path = os.path.join(base, raw)
+        try:
+            with open(path, "rb") as handle:
+                chunk = handle.read(_CHUNK)
+                digest = hashlib.sha1(chunk)
+                while len(chunk) == _CHUNK:
+                    chunk = handle.read(_CHUNK)
+                    digest.update(chunk)
+            lines.append(digest.hexdigest())
+        except FileNotFoundError:
             raise PipelineError(
-                f"{path}: tracked by git but missing from the working tree "
+                f"{os.fsdecode(path)}: tracked by git but missing from the working tree "
                 "(restore it or commit its removal)"
-            )
-        lines.append(sha1_file(path) + "\n")
-    return sha1_bytes("".join(lines).encode())
+            ) from None
+        except IsADirectoryError:
+            raise PipelineError(f"{os.fsdecode(path)}: is a directory, expected a file") from None
+    return sha1_bytes("".join(line + "\n" for line in lines).encode())

@@ -37,6 +37,7 @@ class Registry:
 
     credentials: dict[str, Credentials] = field(default_factory=dict)
     timeout: float = 30.0
+    transport: httpx.BaseTransport | None = None  # tests inject a MockTransport here
     _tokens: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     def _base(self, ref: ImageRef) -> str:
@@ -77,7 +78,7 @@ class Registry:
         if (ref.host, scope) in self._tokens:
             headers["Authorization"] = f"Bearer {self._tokens[(ref.host, scope)]}"
         try:
-            with httpx.Client(timeout=self.timeout, follow_redirects=True) as client:
+            with httpx.Client(timeout=self.timeout, follow_redirects=True, transport=self.transport) as client:
                 response = client.request(method, url, headers=headers, content=content)
                 if response.status_code == 401 and "WWW-Authenticate" in response.headers:
                     self._tokens.pop((ref.host, scope), None)

@@ -96,6 +96,11 @@ def test_lockfile_and_dockerfile_changes(monorepo: MakeRepo) -> None:
     assert ours(repo) == makefile_tags(repo)
 
 
+def test_large_file_hashed_in_chunks(monorepo: MakeRepo) -> None:
+    repo = monorepo({"libs/shared/blob.bin": bytes(range(256)) * 12_289, "libs/shared/exact.bin": b"x" * (1 << 20)})
+    assert ours(repo) == makefile_tags(repo)
+
+
 def test_several_thousand_files(monorepo: MakeRepo) -> None:
     files = {f"libs/shared/pkg{i % 37}/mod_{i}.py": f"v = {i}\n".encode() for i in range(3000)}
     repo = monorepo(files)
