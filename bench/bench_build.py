@@ -77,15 +77,17 @@ def docker_run(repo: Path, env: dict[str, str]) -> None:
     base = ["env", "DOCKER_BUILDKIT=1", DOCKER, "build", "-q", "--network", "host", "--secret", CA_SECRET]
     reqs = f"{config.ar_reqs_repo}:{tags.requirements_tag}"
     test_reqs = f"{config.ar_reqs_repo}:{tags.test_reqs_tag}"
+    python_image = config.python_image.replace("ghcr.io", "localhost:5000")  # dockerd has no mirror for it
     for ref, dockerfile, arg in (
-        (reqs, "docker/Dockerfile.requirements", f"PYTHON_IMAGE={config.python_image.replace('ghcr.io', 'localhost:5000')}"),
+        (reqs, "docker/Dockerfile.requirements", f"PYTHON_IMAGE={python_image}"),
         (test_reqs, "docker/Dockerfile.test-requirements", f"REQUIREMENTS_IMAGE={reqs}"),
     ):
         if sh(DOCKER, "pull", "-q", ref, check=False) != 0:
             sh(*base, "-f", dockerfile, "--build-arg", arg, "-t", ref, ".", cwd=repo)
             sh(DOCKER, "push", "-q", ref)
     for app in config.apps:
-        for tag, requirements in ((f"{app.ar_repo}:{tags.version}", reqs), (f"{app.ar_repo}:test-{tags.version}", test_reqs)):
+        images = ((f"{app.ar_repo}:{tags.version}", reqs), (f"{app.ar_repo}:test-{tags.version}", test_reqs))
+        for tag, requirements in images:
             sh(*base, "-f", "docker/Dockerfile", "-t", tag,
                "--build-arg", f"REQUIREMENTS_IMAGE={requirements}", "--build-arg", "BUILD_ENV=cloud",
                "--build-arg", f"APP_DIR={app.app_dir}", "--build-arg", f"ENTRYPOINT={app.entrypoint}",

@@ -16,6 +16,7 @@ from tests.engine.registry_client import (
     env_of,
     image_config,
     lab_env,
+    run_pipeline,
     unique_prefix,
 )
 
@@ -144,3 +145,20 @@ def test_dockerd_buildkit_gives_the_same_config(published: dict[str, Any], tmp_p
     ours, theirs = image_config(image["refs"][0]), image_config(tag)
     for key in ("Env", "User", "WorkingDir", "Entrypoint", "Cmd", "Labels"):
         assert ours.get(key) == theirs.get(key), key
+
+
+def test_promote_retags_without_rebuilding(published: dict[str, Any]) -> None:
+    prefix, env, repo = published["prefix"], published["env"], published["repo"]
+    release = f"{prefix}/worker:release-{published['sha'][:7]}"
+    out = run_pipeline("promote", "staging", "worker", env=env, source=repo)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert digest_of(f"{prefix}/worker:staging-release-{published['sha'][:7]}") == digest_of(release)
+    assert digest_of(f"{prefix}/api:staging-release-{published['sha'][:7]}") is None
+    out = run_pipeline("promote", "production", env=env, source=repo)
+    assert out.returncode == 0, out.stderr[-2000:]
+    for app in ("api", "worker", "dev-shared"):
+        assert digest_of(f"{prefix}/{app}:production-release-{published['sha'][:7]}") is not None
+    bad = run_pipeline("promote", "qa", env=env, source=repo)
+    assert bad.returncode == 2 and "stage 'qa': expected one of staging, production, latest" in bad.stderr
+    missing = run_pipeline("promote", "latest", env=lab_env(unique_prefix("empty")), source=repo)
+    assert missing.returncode == 2 and "not in the registry" in missing.stderr
