@@ -25,12 +25,23 @@ class CiContext:
     def publishes_apps(self) -> bool:
         return self.mode in ("main", "staging")
 
-    def promotions(self, version: str) -> tuple[str, ...]:
-        """Tags that follow `release-<sha7>` once every published app passed its tests."""
+    def published_kinds(self) -> tuple[str, ...]:
+        """The app images a run publishes (for apps whose tests passed)."""
         if self.mode == "main":
-            return (f"production-{version}", "latest")
+            return ("app", "test-app", "self-hosted", "self-hosted-runtime")
         if self.mode == "staging":
-            return (f"staging-{version}",)
+            return ("app", "test-app")
+        return ()
+
+    def moves_latest(self) -> bool:
+        return self.mode == "main"
+
+    def promotion_stages(self) -> tuple[str, ...]:
+        """Retags that follow once every fixed tag of the run is pushed (see plan.promotions)."""
+        if self.mode == "main":
+            return ("production", "rolling")
+        if self.mode == "staging":
+            return ("staging",)
         return ()
 
 

@@ -11,7 +11,7 @@ import anyio
 from pipeline.builder import Builder
 from pipeline.changes import CiContext
 from pipeline.config import App, Config
-from pipeline.plan import CI_KINDS, build_plan, select
+from pipeline.plan import CI_KINDS, build_plan, promotions, select
 from pipeline.refs import ImageRef
 from pipeline.tags import Tags
 from pipeline.testing import TestRunner
@@ -29,7 +29,8 @@ class CiRun:
 
     async def run(self, apps: Sequence[App]) -> None:
         plan = build_plan(self.config, self.tags)
-        targets = ["requirements", "test-requirements"] + [f"{a.name}.{k}" for a in apps for k in CI_KINDS]
+        kinds = (*CI_KINDS, "self-hosted", "self-hosted-runtime")
+        targets = ["requirements", "test-requirements"] + [f"{a.name}.{k}" for a in apps for k in kinds]
         await self.builder.build(select(plan, targets))  # content-tagged requirements are pushed here
         tests = {a.name: self.builder.results[f"{a.name}.test-app"].container for a in apps}
         await self.runner.run_on(apps, tests)
@@ -38,22 +39,22 @@ class CiRun:
         passed = [a for a in apps if self.runner.app_passed(a)]
         self.held_back = [a.name for a in apps if a not in passed]
         specs = {spec.target: spec for spec in plan}
-        for app in passed:  # every fixed tag first ...
-            for kind in CI_KINDS:
-                spec, result = specs[f"{app.name}.{kind}"], self.builder.results[f"{app.name}.{kind}"]
-                if result.container is not None:
-                    result.digest = await self.builder.push(result.container, spec.fixed_refs())
-                    self.published += spec.fixed_refs()
-        registry = self.builder.registry
-        for app in passed:  # ... then the tags that move
-            release = ImageRef.parse(f"{app.ar_repo}:{self.tags.version}")
-            for tag in self.context.promotions(self.tags.version):
-                await anyio.to_thread.run_sync(registry.retag, release, tag)
-                self.published.append(str(release.with_tag(tag)))
-            if self.context.mode == "main":
-                test_release = ImageRef.parse(f"{app.ar_repo}:test-{self.tags.version}")
-                await anyio.to_thread.run_sync(registry.retag, test_release, "test-latest")
-                self.published.append(str(test_release.with_tag("test-latest")))
+        pushed = [specs[f"{a.name}.{k}"] for a in passed for k in self.context.published_kinds()]
+        for spec in pushed:  # every fixed tag first ...
+            result = self.builder.results[spec.target]
+            if result.container is not None:
+                result.digest = await self.builder.push(result.container, spec.fixed_refs())
+                self.published += spec.fixed_refs()
+        retags: list[tuple[str, str]] = []  # ... then the tags that move
+        if self.context.moves_latest():
+            for spec in pushed:
+                retags += [(spec.fixed_refs()[0], ImageRef.parse(ref).tag or "latest") for ref in spec.moving_refs()]
+        for stage in self.context.promotion_stages():
+            retags += promotions(self.tags, stage, passed)
+        for source, tag in retags:
+            ref = ImageRef.parse(source)
+            await anyio.to_thread.run_sync(self.builder.registry.retag, ref, tag)
+            self.published.append(str(ref.with_tag(tag)))
 
     @property
     def ok(self) -> bool:

@@ -14,7 +14,7 @@ import typer
 from pipeline.config import Config, load_config
 from pipeline.errors import PipelineError
 from pipeline.hashing import git_toplevel
-from pipeline.plan import ImageSpec, build_plan, default_targets, select
+from pipeline.plan import ImageSpec, build_plan, default_targets, promotions, select
 from pipeline.refs import ImageRef
 from pipeline.registry import Registry
 from pipeline.tags import Tags, compute_tags
@@ -234,29 +234,24 @@ def ci(
         raise typer.Exit(1)
 
 
-STAGES = {"staging": "staging-{v}", "production": "production-{v}", "latest": "latest"}
-
-
 @app.command()
 def promote(
-    stage: Annotated[str, typer.Argument(help="staging, production or latest")],
+    stage: Annotated[str, typer.Argument(help="staging, production, latest (cloud images) or rolling, release "
+                                              "(self-hosted images).")],
     apps: Annotated[list[str] | None, typer.Argument(help="Apps (default: all).")] = None,
 ) -> None:
-    """Retag each app's published `release-<sha7>` image in the registry, without rebuilding."""
+    """Retag this commit's published images in the registry, without rebuilding."""
     from pipeline.engine import registry_credentials
 
     def run() -> list[str]:
-        if stage not in STAGES:
-            raise PipelineError(f"stage {stage!r}: expected one of {', '.join(STAGES)}")
         config, computed = load()
-        registry = Registry(registry_credentials(config))
         chosen = [config.app(a) for a in apps] if apps else list(config.apps)
-        sources = [ImageRef.parse(f"{a.ar_repo}:{computed.version}") for a in chosen]
-        for ref in sources:  # all must exist before any tag moves
+        pairs = [(ImageRef.parse(ref), tag) for ref, tag in promotions(computed, stage, chosen)]
+        registry = Registry(registry_credentials(config))
+        for ref, _ in pairs:  # every source must exist before any tag moves
             if registry.digest(ref) is None:
                 raise PipelineError(f"{ref}: not in the registry; run `build --publish` first")
-        tag = STAGES[stage].format(v=computed.version)
-        return [f"{ref.with_tag(tag)} -> {registry.retag(ref, tag)}" for ref in sources]
+        return [f"{ref.with_tag(tag)} -> {registry.retag(ref, tag)}" for ref, tag in pairs]
 
     for line in guarded(run):
         typer.echo(line)

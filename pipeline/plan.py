@@ -165,3 +165,30 @@ def select(plan: list[ImageSpec], targets: Iterable[str]) -> list[ImageSpec]:
             closure.add(dep)
             dep = by_name[dep].depends_on
     return [image for image in plan if image.target in closure]
+
+
+PROMOTION_STAGES = ("staging", "production", "latest", "rolling", "release")
+
+
+def promotions(tags: Tags, stage: str, apps: Iterable[App]) -> list[tuple[str, str]]:
+    """(existing ref, new tag in the same repository) for a promotion: a retag, never a rebuild.
+
+    staging/production/latest move the cloud image's `release-<sha7>`; rolling and release move the
+    self-hosted images (runtime and `-no-dependencies` base) as SPEC section 3 lists.
+    """
+    if stage not in PROMOTION_STAGES:
+        raise PipelineError(f"stage {stage!r}: expected one of {', '.join(PROMOTION_STAGES)}")
+    v = tags.version
+    pairs: list[tuple[str, str]] = []
+    for app in apps:
+        runtime, base = f"{app.dockerhub_repo}:{v}", f"{app.dockerhub_repo}:{v}-no-dependencies"
+        if stage in ("staging", "production"):
+            pairs.append((f"{app.ar_repo}:{v}", f"{stage}-{v}"))
+        elif stage == "latest":
+            pairs.append((f"{app.ar_repo}:{v}", "latest"))
+        elif stage == "rolling":
+            pairs += [(runtime, "rolling"), (base, "rolling_no_dependencies")]
+        else:
+            for tag in (tags.release_version, "latest-stable", "latest-calver"):
+                pairs += [(runtime, tag), (base, f"{tag}_no_dependencies")]
+    return pairs

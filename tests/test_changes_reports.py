@@ -24,9 +24,11 @@ def test_context_from_github_variables() -> None:
                          "GITHUB_REF": "refs/pull/7/merge"})
     assert (pr.mode, pr.since, pr.publishes_apps) == ("pull_request", "origin/main", False)
     main = detect_context({"GITHUB_EVENT_NAME": "push", "GITHUB_REF": "refs/heads/main"})
-    assert main.mode == "main" and main.promotions("release-abc1234") == ("production-release-abc1234", "latest")
+    assert main.mode == "main" and main.promotion_stages() == ("production", "rolling") and main.moves_latest()
+    assert main.published_kinds() == ("app", "test-app", "self-hosted", "self-hosted-runtime")
     staging = detect_context({}, event="push", branch="staging")
-    assert staging.promotions("release-abc1234") == ("staging-release-abc1234",)
+    assert staging.promotion_stages() == ("staging",) and not staging.moves_latest()
+    assert pr.published_kinds() == ()
     other = detect_context({"GITHUB_REF": "refs/heads/feature"})
     assert other.mode == "branch" and not other.publishes_apps
     with pytest.raises(PipelineError, match="--event 'tag'"):

@@ -34,6 +34,18 @@ def test_main_push_publishes_release_production_and_latest(tmp_path: Path) -> No
             [v, f"test-{v}", f"production-{v}", "latest", "test-latest"]), name
         assert digest_of(f"{prefix}/{name}:latest") == digest_of(f"{prefix}/{name}:{v}")
         assert digest_of(f"{prefix}/{name}:production-{v}") == digest_of(f"{prefix}/{name}:{v}")
+    for hub in ("self-hosted-api", "self-hosted-worker", "dev-hosted-shared"):
+        assert repo_tags(prefix, hub) == sorted([
+            v, "latest", "rolling", f"{v}-no-dependencies", "latest-no-dependencies", "rolling_no_dependencies"]), hub
+        assert digest_of(f"{prefix}/{hub}:rolling") == digest_of(f"{prefix}/{hub}:{v}")
+        assert digest_of(f"{prefix}/{hub}:rolling_no_dependencies") == digest_of(f"{prefix}/{hub}:{v}-no-dependencies")
+    release = (repo / "VERSION").read_text().strip()
+    out = run_pipeline("promote", "release", "worker", env=env, source=repo)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert sorted(repo_tags(prefix, "self-hosted-worker")) == sorted([
+        v, "latest", "rolling", f"{v}-no-dependencies", "latest-no-dependencies", "rolling_no_dependencies",
+        release, "latest-stable", "latest-calver", f"{release}_no_dependencies",
+        "latest-stable_no_dependencies", "latest-calver_no_dependencies"])
 
 
 def test_pull_request_publishes_no_app_tags(tmp_path: Path) -> None:
