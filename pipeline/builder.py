@@ -76,7 +76,11 @@ class Builder:
         (The digest `publish` returns can name an equivalent manifest pushed elsewhere before.)
         """
         for ref in refs:
-            await self._authed(ctr, [ref]).publish(ref)
+            try:
+                await self._authed(ctr, [ref]).publish(ref)
+            except dagger.QueryError as exc:
+                text = str(exc).strip().splitlines()
+                raise BuildFailed(f"push {ref} failed: {text[0] if text else 'engine error'}") from None
         digest = await anyio.to_thread.run_sync(self.registry.digest, ImageRef.parse(refs[0]))
         if digest is None:
             raise BuildFailed(f"{refs[0]}: published, but the registry does not have it")

@@ -61,6 +61,13 @@ def resolve_source() -> Path:
     return git_toplevel((given or Path.cwd()).resolve())
 
 
+def check_pytest_args(args: str) -> None:
+    try:
+        shlex.split(args)
+    except ValueError as exc:
+        raise PipelineError(f"--pytest-args {args!r}: {exc}") from None
+
+
 def load() -> tuple[Config, Tags]:
     source = resolve_source()
     return load_config(source), compute_tags(source)
@@ -160,6 +167,7 @@ def test(
     def run() -> TestRunner:
         if suite is not None and suite not in SUITES:
             raise PipelineError(f"--suite {suite!r}: expected unit or integration")
+        check_pytest_args(pytest_args)
         config, computed = load()
         chosen = [config.app(a) for a in apps] if apps else list(config.apps)
         credentials = registry_credentials(config)
@@ -202,6 +210,7 @@ def ci(
     from pipeline.testing import TestRunner
 
     def run() -> tuple[CiRun, list[str]]:
+        check_pytest_args(pytest_args)
         config, computed = load()
         context = detect_context(os.environ, event, branch, since)
         files = changed_files(config.source, context.since) if context.since else None

@@ -11,7 +11,7 @@ import anyio
 import dagger
 
 from pipeline.config import Config
-from pipeline.errors import Unreachable
+from pipeline.errors import BuildFailed, PipelineError, Unreachable, leaf_errors
 from pipeline.refs import ImageRef
 from pipeline.registry import Credentials
 
@@ -26,10 +26,28 @@ def run_with_engine(fn: Callable[[], Awaitable[T]]) -> T:
             async with dagger.connection(dagger.Config(log_output=sys.stderr)):
                 return await fn()
         except (dagger.ProvisionError, dagger.ClientConnectionError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise Unreachable(f"cannot reach the Dagger engine: {first}") from None
+            raise Unreachable(f"cannot reach the Dagger engine: {_first_line(exc)}") from None
+        except BaseExceptionGroup as group:
+            leaves = leaf_errors(group)
+            raise next((e for e in leaves if isinstance(e, PipelineError)), _as_failure(leaves[0])) from None
+        except (dagger.ExecError, dagger.QueryError) as exc:
+            raise _as_failure(exc) from None
 
     return anyio.run(main)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _as_failure(exc: BaseException) -> BaseException:
+    """An engine-side error that escaped the steps' own handling, as one clear failure."""
+    if isinstance(exc, dagger.ExecError):
+        return BuildFailed(f"`{' '.join(exc.command)}` exited {exc.exit_code}\n{exc.stderr or exc.stdout}".rstrip())
+    if isinstance(exc, dagger.QueryError):
+        return BuildFailed(f"engine: {exc}")
+    return exc
 
 
 def registry_credentials(config: Config) -> dict[str, Credentials]:

@@ -58,14 +58,21 @@ class Registry:
         if key not in self._tokens:
             query = {"service": values.get("service", ""), "scope": scope}
             auth = (creds.user, creds.password) if creds else None
+            if "realm" not in values:
+                raise Unreachable(f"registry {ref.host}: WWW-Authenticate challenge without a realm: {challenge!r}")
             response = client.get(values["realm"], params=query, auth=auth)
             if response.status_code in (401, 403):
                 who = f"user {creds.user!r}" if creds else "anonymous access"
                 raise Unreachable(
                     f"registry {ref.host} refused the login ({who}): check REGISTRY_USER/REGISTRY_PASSWORD")
-            response.raise_for_status()
-            body = response.json()
-            self._tokens[key] = body.get("token") or body["access_token"]
+            try:
+                response.raise_for_status()
+                body = response.json()
+                self._tokens[key] = body.get("token") or body["access_token"]
+            except (httpx.HTTPStatusError, ValueError, KeyError, AttributeError):
+                raise Unreachable(
+                    f"registry {ref.host}: its token service answered HTTP {response.status_code} "
+                    "without a usable token") from None
         return {"Authorization": f"Bearer {self._tokens[key]}"}
 
     def _request(
@@ -86,6 +93,9 @@ class Registry:
                     response = client.request(method, url, headers=headers, content=content)
         except httpx.TransportError as exc:
             raise Unreachable(f"registry {ref.host} is unreachable: {exc.__class__.__name__}: {exc}") from None
+        except (httpx.InvalidURL, httpx.HTTPError) as exc:
+            raise PipelineError(
+                f"registry {ref.host}: {exc.__class__.__name__}: {exc} (check the repository names)") from None
         if response.status_code in (401, 403):
             creds = self.credentials.get(ref.host)
             if response.status_code == 401 and creds is not None:

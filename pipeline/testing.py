@@ -116,9 +116,9 @@ class TestRunner:
             self.failures.append(f"{app.name}: {exc}")
         except BaseExceptionGroup as group:  # from the concurrent service starts
             leaves = leaf_errors(group)
-            if not all(isinstance(e, PipelineError) for e in leaves):
+            if not all(isinstance(e, PipelineError | dagger.Error) for e in leaves):
                 raise
-            self.failures.extend(str(e) for e in leaves)
+            self.failures.extend(f"{app.name}: {e}" if isinstance(e, dagger.Error) else str(e) for e in leaves)
 
     def _suites(self, app: App) -> Sequence[str]:
         return [s for s in suites_of(app) if self.suites is None or s in self.suites]

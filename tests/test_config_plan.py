@@ -152,3 +152,14 @@ def test_cli_errors_are_one_line(tmp_path: Path) -> None:
     assert out.stderr.count("\n") == 1 and "not inside a git work tree" in out.stderr
     out = run_cli("plan", "bogus")
     assert out.returncode == 2 and "unknown target 'bogus'" in out.stderr
+
+
+def test_cli_rejects_bad_arguments_before_any_engine_work() -> None:
+    out = run_cli("test", "--pytest-args", "-k 'unbalanced")
+    assert out.returncode == 2 and out.stderr.startswith("error: --pytest-args") and "Traceback" not in out.stderr
+    out = run_cli("test", "--suite", "smoke")
+    assert out.returncode == 2 and "--suite 'smoke': expected unit or integration" in out.stderr
+    out = run_cli("promote", "qa")
+    assert out.returncode == 2 and "stage 'qa': expected one of" in out.stderr
+    out = run_cli("ci", "--event", "tag")
+    assert out.returncode == 2 and "--event 'tag'" in out.stderr

@@ -112,3 +112,18 @@ def test_retag_of_a_missing_image_names_it() -> None:
     registry = Registry(transport=httpx.MockTransport(lambda r: httpx.Response(404)))
     with pytest.raises(PipelineError, match="no such image to promote"):
         registry.retag(ImageRef.parse("localhost:5000/codecov/api:release-abc1234"), "latest")
+
+
+def test_bad_repository_host_is_a_clear_error() -> None:
+    with pytest.raises(PipelineError, match="check the repository names"):
+        Registry().digest(ImageRef.parse("localhost:abc/x/y:z"))
+
+
+def test_token_service_without_a_token() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "auth.example":
+            return httpx.Response(500, text="oops")
+        return httpx.Response(401, headers={"WWW-Authenticate": 'Bearer realm="https://auth.example/t"'})
+
+    with pytest.raises(Unreachable, match="token service answered HTTP 500"):
+        Registry(transport=httpx.MockTransport(handler)).digest(ImageRef.parse("registry.example/a:b"))

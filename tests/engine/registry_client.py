@@ -53,7 +53,9 @@ def env_of(config: dict[str, Any]) -> dict[str, str]:
 
 def lab_env(prefix: str, **extra: str) -> dict[str, str]:
     """The lab environment with every repository under a prefix of the test's own."""
-    env = dict(os.environ)
+    # Nothing of the host's CI context may leak in: these tests set what they simulate.
+    leaking = ("GITHUB_", "CI_EVENT", "CI_BRANCH", "VERSION", "REGISTRY_USER", "REGISTRY_PASSWORD", "PYTHON_IMAGE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(leaking) and not k.endswith("_AR_REPO")}
     env.update({
         "AR_REPO_PREFIX": prefix,
         "AR_REQS_REPO": f"{prefix}/umbrella-reqs",
@@ -83,7 +85,7 @@ def build_json(*args: str, env: dict[str, str], source: Path = ROOT) -> dict[str
 
 
 def clone_sample(dest: Path) -> Path:
-    """A git clone of the sample at HEAD plus its uncommitted state, to change without harm."""
+    """A git clone of the sample at HEAD (committed files only), to change without harm."""
     git(ROOT, "worktree", "prune")
     subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(dest)], check=True)
     git(dest, "config", "user.email", "t@example.com")
