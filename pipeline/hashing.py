@@ -14,6 +14,7 @@ from pathlib import Path
 from pipeline.errors import PipelineError
 
 _CHUNK = 1 << 20
+_WHOLE = 16 << 20  # files up to this size are read in one call
 
 
 def sha1_bytes(data: bytes) -> str:
@@ -84,12 +85,13 @@ def tree_sha(source: Path, pathspec: str) -> str:
     for raw in paths:  # the hot loop: plain bytes paths, one read per small file
         path = os.path.join(base, raw)
         try:
-            with open(path, "rb") as handle:
-                chunk = handle.read(_CHUNK)
-                digest = hashlib.sha1(chunk)
-                while len(chunk) == _CHUNK:
-                    chunk = handle.read(_CHUNK)
-                    digest.update(chunk)
+            with open(path, "rb", buffering=0) as handle:
+                if os.fstat(handle.fileno()).st_size <= _WHOLE:
+                    digest = hashlib.sha1(handle.read())
+                else:  # large files in chunks, to bound memory
+                    digest = hashlib.sha1()
+                    while chunk := handle.read(_CHUNK):
+                        digest.update(chunk)
             lines.append(digest.hexdigest())
         except FileNotFoundError:
             raise PipelineError(

@@ -97,7 +97,11 @@ def test_lockfile_and_dockerfile_changes(monorepo: MakeRepo) -> None:
 
 
 def test_large_file_hashed_in_chunks(monorepo: MakeRepo) -> None:
-    repo = monorepo({"libs/shared/blob.bin": bytes(range(256)) * 12_289, "libs/shared/exact.bin": b"x" * (1 << 20)})
+    repo = monorepo({
+        "libs/shared/blob.bin": bytes(range(256)) * 12_289,
+        "libs/shared/exact.bin": b"x" * (1 << 20),
+        "libs/shared/big.bin": bytes(range(256)) * (17 << 12),  # 17 MiB: read in chunks
+    })
     assert ours(repo) == makefile_tags(repo)
 
 
