@@ -53,13 +53,13 @@ class Builder:
     _ready: dict[str, anyio.Event] = field(default_factory=dict)
     _pinned: dict[str, str] = field(default_factory=dict)
 
-    def _authed(self, ctr: dagger.Container, refs: Sequence[str]) -> dagger.Container:
-        for host in {ImageRef.parse(r).host for r in refs}:
-            creds = self.credentials.get(host)
-            if creds is not None:
-                secret = dag.set_secret(f"registry-password-{host}", creds.password)
-                ctr = ctr.with_registry_auth(host, creds.user, secret)
-        return ctr
+    def _authed(self, ctr: dagger.Container, ref: str) -> dagger.Container:
+        host = ImageRef.parse(ref).host
+        creds = self.credentials.get(host)
+        if creds is None:
+            return ctr
+        secret = dag.set_secret(f"registry-password-{host}", creds.password)
+        return ctr.with_registry_auth(host, creds.user, secret)
 
     def _container(self, spec: ImageSpec, src: dagger.Directory) -> dagger.Container:
         args = dict(spec.build_args)
@@ -77,7 +77,7 @@ class Builder:
         """
         for ref in refs:
             try:
-                await self._authed(ctr, [ref]).publish(ref)
+                await self._authed(ctr, ref).publish(ref)
             except dagger.QueryError as exc:
                 text = str(exc).strip().splitlines()
                 raise BuildFailed(f"push {ref} failed: {text[0] if text else 'engine error'}") from None
@@ -150,15 +150,8 @@ class Builder:
     async def _publish_moving(self, images: Sequence[ImageSpec]) -> None:
         """Moving tags last: a run that failed earlier never moves `latest`."""
         for spec in images:
-            result = self.results[spec.target]
             if not spec.publishable:
                 continue
-            for ref in spec.moving_refs():
-                source = ImageRef.parse(spec.fixed_refs()[0])
-                tag = ImageRef.parse(ref).tag or "latest"
-                if ImageRef.parse(ref).repository == source.repository and ImageRef.parse(ref).host == source.host:
-                    await anyio.to_thread.run_sync(self.registry.retag, source, tag)
-                elif result.container is not None:
-                    await self.push(result.container, [ref])
-                result.refs.append(ref)
-
+            for source, tag in spec.moving_retags():
+                await anyio.to_thread.run_sync(self.registry.retag, ImageRef.parse(source), tag)
+            self.results[spec.target].refs += spec.moving_refs()

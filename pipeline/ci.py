@@ -48,7 +48,7 @@ class CiRun:
         retags: list[tuple[str, str]] = []  # ... then the tags that move
         if self.context.moves_latest():
             for spec in pushed:
-                retags += [(spec.fixed_refs()[0], ImageRef.parse(ref).tag or "latest") for ref in spec.moving_refs()]
+                retags += spec.moving_retags()
         for stage in self.context.promotion_stages():
             retags += promotions(self.tags, stage, passed)
         for source, tag in retags:

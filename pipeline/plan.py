@@ -43,6 +43,10 @@ class ImageSpec:
     def moving_refs(self) -> tuple[str, ...]:
         return tuple(r for r in self.refs if r.rsplit(":", 1)[1] in MOVING_TAGS)
 
+    def moving_retags(self) -> list[tuple[str, str]]:
+        """(first fixed ref, moving tag): moving tags live in the same repository, so a retag suffices."""
+        return [(self.fixed_refs()[0], ref.rsplit(":", 1)[1]) for ref in self.moving_refs()]
+
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["refs"] = list(self.refs)
