@@ -25,7 +25,7 @@ class Service:
     env: dict[str, str] = field(default_factory=dict)
     init_sql: str | None = None  # repo-relative file mounted into /docker-entrypoint-initdb.d
     ready: str = "tcp"  # "postgres", "redis" or "tcp": how readiness is proven
-    command: tuple[str, ...] = ()  # replaces the image's default command when set
+    command: tuple[str, ...] = ()  # when set: the whole command line, entrypoint not used
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ _DEFAULT_SERVICES = (
     Service(
         "minio", "minio/minio:latest", 9002,
         {"MINIO_ACCESS_KEY": "codecov-default-key", "MINIO_SECRET_KEY": "codecov-default-secret"},
+        command=("minio", "server", "/export", "--address", ":9002"),
     ),
     Service("mailhog", "mailhog/mailhog:latest", 1025),
 )
