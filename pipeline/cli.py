@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import sys
 from collections.abc import Callable
@@ -200,8 +201,6 @@ def ci(
     as_json: JsonOption = False,
 ) -> None:
     """The one CI entry point: tags, images, tests, and publishing by branch (main, staging, PR)."""
-    import os
-
     from pipeline.builder import Builder
     from pipeline.changes import changed_apps, changed_files, detect_context
     from pipeline.ci import CiRun

@@ -21,18 +21,25 @@ def sha1_bytes(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
+def _sha1_of(path: str | bytes | Path) -> str:
+    """SHA-1 of a file's bytes: one read for ordinary files, chunks for large ones (bounded memory)."""
+    with open(path, "rb", buffering=0) as handle:
+        if os.fstat(handle.fileno()).st_size <= _WHOLE:
+            return hashlib.sha1(handle.read()).hexdigest()
+        digest = hashlib.sha1()
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+        return digest.hexdigest()
+
+
 def sha1_file(path: Path) -> str:
     """SHA-1 of a file's bytes; one clear error if it is missing."""
-    digest = hashlib.sha1()
     try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                digest.update(chunk)
+        return _sha1_of(path)
     except FileNotFoundError:
         raise PipelineError(f"{path}: file not found (it is needed for the image tags)") from None
     except IsADirectoryError:
         raise PipelineError(f"{path}: is a directory, expected a file") from None
-    return digest.hexdigest()
 
 
 def git(source: Path, *args: str) -> bytes:
@@ -82,17 +89,10 @@ def tree_sha(source: Path, pathspec: str) -> str:
         raise PipelineError(f"{source}: git tracks no files under {pathspec!r}")
     base = os.fsencode(source)
     lines = []
-    for raw in paths:  # the hot loop: plain bytes paths, one read per small file
+    for raw in paths:  # the hot loop: plain bytes paths, no Path objects
         path = os.path.join(base, raw)
         try:
-            with open(path, "rb", buffering=0) as handle:
-                if os.fstat(handle.fileno()).st_size <= _WHOLE:
-                    digest = hashlib.sha1(handle.read())
-                else:  # large files in chunks, to bound memory
-                    digest = hashlib.sha1()
-                    while chunk := handle.read(_CHUNK):
-                        digest.update(chunk)
-            lines.append(digest.hexdigest())
+            lines.append(_sha1_of(path))
         except FileNotFoundError:
             raise PipelineError(
                 f"{os.fsdecode(path)}: tracked by git but missing from the working tree "
